@@ -1,0 +1,1 @@
+//! ITU-T X.1366 aggregate MACs (uplink).
