@@ -63,7 +63,9 @@ impl BloomParams {
     /// Check the ranges.
     pub fn new(bits: u32, hashes: u8) -> Result<Self> {
         if bits == 0 || bits % 8 != 0 {
-            return Err(Error::NonCanonical("filter bits not a positive multiple of 8"));
+            return Err(Error::NonCanonical(
+                "filter bits not a positive multiple of 8",
+            ));
         }
         if bits > MAX_FILTER_BITS {
             return Err(Error::TooLarge {
@@ -84,7 +86,9 @@ impl BloomParams {
             return Err(Error::NoTargets);
         }
         if !(eps > 0.0 && eps < 1.0) {
-            return Err(Error::InvalidParameter("false-positive rate must be in (0, 1)"));
+            return Err(Error::InvalidParameter(
+                "false-positive rate must be in (0, 1)",
+            ));
         }
         let ln2 = core::f64::consts::LN_2;
         let nf = n as f64;
@@ -175,7 +179,9 @@ pub fn positions(
     element: &[u8],
 ) -> Result<impl Iterator<Item = u32>> {
     if salt.len() > 255 || element.len() > 255 {
-        return Err(Error::InvalidParameter("Bloom salt or element over 255 bytes"));
+        return Err(Error::InvalidParameter(
+            "Bloom salt or element over 255 bytes",
+        ));
     }
     let (h1, h2) = position_seed(salt, element);
     let m = u128::from(params.bits);
