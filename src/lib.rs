@@ -20,6 +20,8 @@ pub mod wire;
 #[cfg(feature = "alloc")]
 pub mod aggregate;
 
+pub use rand_core;
+
 pub use error::{Error, Result};
 pub use replay::ReplayWindow;
 pub use scheme::{BroadcastAuth, ReceiverId, Request, Verified};
