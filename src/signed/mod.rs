@@ -22,6 +22,8 @@ pub mod bls;
 mod ed25519;
 mod generic;
 
+#[cfg(feature = "bls")]
+pub use bls::{Bls12381MinPk, Bls12381MinSig};
 #[cfg(feature = "ed25519")]
 pub use ed25519::Ed25519;
 pub use generic::RustCrypto;

@@ -62,7 +62,7 @@ pub struct BloomParams {
 impl BloomParams {
     /// Check the ranges.
     pub fn new(bits: u32, hashes: u8) -> Result<Self> {
-        if bits == 0 || bits % 8 != 0 {
+        if bits == 0 || !bits.is_multiple_of(8) {
             return Err(Error::NonCanonical(
                 "filter bits not a positive multiple of 8",
             ));
