@@ -37,8 +37,13 @@ impl<const W: usize> ReplayWindow<W> {
     /// Length of [`to_bytes`](Self::to_bytes)'s output.
     pub const ENCODED_LEN: usize = 9 + 8 * W;
 
+    /// Refuses `W = 0` at compile time (a window must hold at least one
+    /// word).
+    const NONEMPTY: () = assert!(W >= 1, "a replay window needs W >= 1");
+
     /// An empty window: the first sequence number offered is accepted.
     pub const fn new() -> Self {
+        let () = Self::NONEMPTY;
         ReplayWindow {
             top: None,
             seen: [0; W],
@@ -48,6 +53,7 @@ impl<const W: usize> ReplayWindow<W> {
     /// A window that refuses every sequence number up to and including
     /// `floor` (for a device that lost its state but knows a safe bound).
     pub fn starting_after(floor: u64) -> Self {
+        let () = Self::NONEMPTY;
         ReplayWindow {
             top: Some(floor),
             seen: [u64::MAX; W],
@@ -139,6 +145,7 @@ impl<const W: usize> ReplayWindow<W> {
     /// Restore a window saved by [`to_bytes`](Self::to_bytes). Rejects any
     /// other length and any non-canonical state.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let () = Self::NONEMPTY;
         if bytes.len() < Self::ENCODED_LEN {
             return Err(Error::Truncated);
         }
@@ -157,6 +164,11 @@ impl<const W: usize> ReplayWindow<W> {
         match bytes[0] {
             0 if top == 0 && seen.iter().all(|&w| w == 0) => Ok(Self::new()),
             0 => Err(Error::NonCanonical("empty replay window with state")),
+            // The highest accepted number is always marked as seen; a state
+            // without that mark would let it be replayed once.
+            1 if seen.first().is_some_and(|w| w & 1 == 0) => Err(Error::NonCanonical(
+                "highest sequence number not marked as seen",
+            )),
             1 => Ok(ReplayWindow {
                 top: Some(top),
                 seen,
