@@ -10,6 +10,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod anonymous;
 pub mod error;
 pub mod replay;
 pub mod scheme;
