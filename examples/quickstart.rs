@@ -25,7 +25,10 @@ fn main() -> Result<(), ba_iot::Error> {
     let fleet: Vec<ReceiverId> = (0..FLEET as u64)
         .map(|i| ReceiverId(0x0200_5e00_0000_0000 | i))
         .collect();
-    let devices: Vec<_> = fleet.iter().map(|&id| Scheme::join(&platform, id)).collect();
+    let devices: Vec<_> = fleet
+        .iter()
+        .map(|&id| Scheme::join(&platform, id))
+        .collect();
     let mut windows = vec![ReplayWindow::<2>::new(); FLEET];
 
     // Pick 50 distinct targets at random (partial Fisher-Yates).
@@ -44,12 +47,22 @@ fn main() -> Result<(), ba_iot::Error> {
     let id_list = DsOptions::with_encoding(Encoding::IdList);
 
     println!("ba-iot quickstart: DS-based broadcast authentication, Ed25519");
-    println!("fleet: {FLEET} devices; designated: {TARGETS}; target false-positive rate {eps:.6}\n");
+    println!(
+        "fleet: {FLEET} devices; designated: {TARGETS}; target false-positive rate {eps:.6}\n"
+    );
 
     for (name, options, request) in [
         ("Bloom filter", bloom, Request::new(&targets, command, 1)),
-        ("Bloom filter, zero false positives over the registry", bloom, Request::new(&targets, command, 2).with_registry(&fleet)),
-        ("exact id list (baseline)", id_list, Request::new(&targets, command, 3)),
+        (
+            "Bloom filter, zero false positives over the registry",
+            bloom,
+            Request::new(&targets, command, 2).with_registry(&fleet),
+        ),
+        (
+            "exact id list (baseline)",
+            id_list,
+            Request::new(&targets, command, 3),
+        ),
     ] {
         let wire = Scheme::authenticate(&platform, &request, &options, &mut rng)?;
         let mut accepted = Vec::new();
@@ -58,7 +71,10 @@ fn main() -> Result<(), ba_iot::Error> {
                 accepted.push(i);
             }
         }
-        let designated_ok = accepted.iter().filter(|i| chosen.binary_search(i).is_ok()).count();
+        let designated_ok = accepted
+            .iter()
+            .filter(|i| chosen.binary_search(i).is_ok())
+            .count();
         let false_pos = accepted.len() - designated_ok;
         let decoded = DsBroadcast::decode::<Ed25519>(&wire)?;
         let subset_bytes = match decoded.subset {
@@ -74,7 +90,10 @@ fn main() -> Result<(), ba_iot::Error> {
         println!("== {name}");
         println!("   bytes on the wire: {} ({subset_bytes})", wire.len());
         println!("   designated devices that accepted: {designated_ok} of {TARGETS}");
-        println!("   other devices that accepted (false positives): {false_pos} of {}", FLEET - TARGETS);
+        println!(
+            "   other devices that accepted (false positives): {false_pos} of {}",
+            FLEET - TARGETS
+        );
         // Replays are refused by every device's window.
         let replayed = devices
             .iter()

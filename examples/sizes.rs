@@ -10,10 +10,16 @@ use ba_iot::subset::BloomParams;
 const HEADER: usize = 1 + 1 + 8 + 16 + 1 + 4;
 
 fn main() -> Result<(), ba_iot::Error> {
-    println!("| targets | eps | m (bits) | k | bits/target | predicted rate | Bloom encoding (bytes) | id list (bytes) |");
+    println!(
+        "| targets | eps | m (bits) | k | bits/target | predicted rate | Bloom encoding (bytes) | id list (bytes) |"
+    );
     println!("|---:|---|---:|---:|---:|---:|---:|---:|");
     for n in [10usize, 100, 1_000, 10_000] {
-        for (label, eps) in [("2^-6", 1.0 / 64.0), ("2^-10", 1.0 / 1024.0), ("2^-20", 1.0 / 1_048_576.0)] {
+        for (label, eps) in [
+            ("2^-6", 1.0 / 64.0),
+            ("2^-10", 1.0 / 1024.0),
+            ("2^-20", 1.0 / 1_048_576.0),
+        ] {
             let p = BloomParams::for_rate(n, eps)?;
             println!(
                 "| {n} | {label} | {} | {} | {:.2} | {:.3e} | {} | {} |",
@@ -26,6 +32,8 @@ fn main() -> Result<(), ba_iot::Error> {
             );
         }
     }
-    println!("\nA whole broadcast adds {HEADER} header bytes, the payload and the signature (Ed25519 64, BLS min-sig 48, min-pk 96).");
+    println!(
+        "\nA whole broadcast adds {HEADER} header bytes, the payload and the signature (Ed25519 64, BLS min-sig 48, min-pk 96)."
+    );
     Ok(())
 }

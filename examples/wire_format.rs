@@ -19,11 +19,17 @@ fn main() -> Result<(), ba_iot::Error> {
     let sender = Ds::<Ed25519>::setup(&mut rng);
     println!("verifying key: {}", hex(sender.verifying_key().as_bytes()));
 
-    let targets = [ReceiverId(0x0011_2233_4455_6677), ReceiverId(0x0011_2233_4455_6688)];
+    let targets = [
+        ReceiverId(0x0011_2233_4455_6677),
+        ReceiverId(0x0011_2233_4455_6688),
+    ];
     let payload = b"on";
     let params = BloomParams::new(64, 4)?;
     for (title, options) in [
-        ("Bloom filter (m = 64 bits, k = 4)", DsOptions::with_encoding(Encoding::Bloom(BloomSizing::Params(params)))),
+        (
+            "Bloom filter (m = 64 bits, k = 4)",
+            DsOptions::with_encoding(Encoding::Bloom(BloomSizing::Params(params))),
+        ),
         ("exact id list", DsOptions::with_encoding(Encoding::IdList)),
     ] {
         let request = Request::new(&targets, payload, 0x0102_0304_0506_0708);
@@ -35,7 +41,10 @@ fn main() -> Result<(), ba_iot::Error> {
         println!("|---:|---:|---|---|");
         let mut at = 0usize;
         let mut row = |len: usize, field: &str| {
-            println!("| {at} | {len} | {field} | `{}` |", hex(&wire[at..at + len]));
+            println!(
+                "| {at} | {len} | {field} | `{}` |",
+                hex(&wire[at..at + len])
+            );
             at += len;
         };
         row(1, "version");

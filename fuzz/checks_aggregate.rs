@@ -74,19 +74,19 @@ pub fn aggregate_verify(data: &[u8]) {
             let _ = agg.answer(&q);
         }
         let mut rng = ChaCha20Rng::seed_from_u64(0);
-        if let Ok(mut s) = InteractiveVerifier::new(expected, 64, &mut rng) {
-            if let Ok(Step::Query(_)) = s.start() {
-                if let Ok(a) = Answer::decode(data) {
-                    assert_eq!(a.encode(), data);
-                    let _ = s.receive(&a);
-                }
-                // Also split the input into a stream of answers.
-                for chunk in data.chunks(Answer::ENCODED_LEN) {
-                    if let Ok(a) = Answer::decode(chunk) {
-                        if let Ok(Step::Done(_)) | Err(_) = s.receive(&a) {
-                            break;
-                        }
-                    }
+        if let Ok(mut s) = InteractiveVerifier::new(expected, 64, &mut rng)
+            && let Ok(Step::Query(_)) = s.start()
+        {
+            if let Ok(a) = Answer::decode(data) {
+                assert_eq!(a.encode(), data);
+                let _ = s.receive(&a);
+            }
+            // Also split the input into a stream of answers.
+            for chunk in data.chunks(Answer::ENCODED_LEN) {
+                if let Ok(a) = Answer::decode(chunk)
+                    && let Ok(Step::Done(_)) | Err(_) = s.receive(&a)
+                {
+                    break;
                 }
             }
         }
@@ -131,12 +131,12 @@ pub fn seeds() -> Vec<(String, Vec<u8>)> {
         InteractiveAggregator::new(&entries),
     ) {
         let mut rng = ChaCha20Rng::seed_from_u64(0);
-        if let Ok(mut s) = InteractiveVerifier::new(expected, 64, &mut rng) {
-            if let Ok(Step::Query(q)) = s.start() {
-                out.push(("query".to_string(), q.encode()));
-                if let Ok(a) = agg.answer(&q) {
-                    out.push(("answer".to_string(), a.encode()));
-                }
+        if let Ok(mut s) = InteractiveVerifier::new(expected, 64, &mut rng)
+            && let Ok(Step::Query(q)) = s.start()
+        {
+            out.push(("query".to_string(), q.encode()));
+            if let Ok(a) = agg.answer(&q) {
+                out.push(("answer".to_string(), a.encode()));
             }
         }
     }
