@@ -14,6 +14,7 @@ pub mod anonymous;
 pub mod error;
 pub mod replay;
 pub mod scheme;
+mod sha256;
 pub mod signed;
 pub mod subset;
 pub mod wire;

@@ -22,8 +22,9 @@ pub const MAX_ENTRIES: usize = 1 << 24;
 /// Largest Bloom filter, in bits: 2^30 (128 MiB).
 pub const MAX_FILTER_BITS: u32 = 1 << 30;
 
-/// Scheme ids (the second byte of every broadcast). Ids `0x80..=0xFF` are
-/// left for applications' own signature backends.
+/// Scheme ids (the second byte of every broadcast). Ids `0x20..=0x25` are
+/// the X.1366 aggregate messages (`aggregate::wire_id`); ids `0x80..=0xFF`
+/// are left for applications' own signature backends.
 pub mod scheme_id {
     /// DS-based construction, Ed25519 (RFC 8032), strict verification.
     pub const DS_ED25519: u8 = 0x01;

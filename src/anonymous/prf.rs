@@ -17,18 +17,7 @@ use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::scheme::ReceiverId;
-
-/// SHA-256 initial hash value (FIPS 180-4, section 5.3.3).
-const IV: [u32; 8] = [
-    0x6a09_e667,
-    0xbb67_ae85,
-    0x3c6e_f372,
-    0xa54f_f53a,
-    0x510e_527f,
-    0x9b05_688c,
-    0x1f83_d9ab,
-    0x5be0_cd19,
-];
+use crate::sha256::IV;
 
 /// Domain label of the MAC-key derivation: `K_id = HMAC(K, label || id)`.
 pub const MAC_KEY_LABEL: &[u8] = b"ba-iot/v1/anon/mac-key";

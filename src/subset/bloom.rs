@@ -48,6 +48,8 @@ use crate::wire::MAX_FILTER_BITS;
 use sha2::{Digest, Sha256};
 use subtle::Choice;
 
+use crate::sha256::OneBlock;
+
 #[cfg(feature = "alloc")]
 use alloc::{vec, vec::Vec};
 
@@ -205,21 +207,37 @@ pub fn positions(params: BloomParams, salt: &[u8], element: &[u8]) -> Result<Pos
             "Bloom salt or element over 255 bytes",
         ));
     };
-    let mut prefix = Sha256::new();
-    prefix.update(BLOOM_LABEL);
-    prefix.update([salt_len]);
-    prefix.update(salt);
-    prefix.update([element_len]);
-    prefix.update(element);
     let k = usize::from(params.hashes.min(MAX_HASHES));
     let m = u128::from(params.bits);
     let mut buf = [0u32; MAX_HASHES as usize];
-    for (j, chunk) in buf[..k].chunks_mut(4).enumerate() {
-        let d = prefix.clone().chain_update([j as u8]).finalize();
-        for (p, x) in chunk.iter_mut().zip(d.chunks_exact(8)) {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(x);
-            *p = ((u128::from(u64::from_be_bytes(b)) * m) >> 64) as u32;
+    let reduce = |x: u64| ((u128::from(x) * m) >> 64) as u32;
+    let label: &[u8] = BLOOM_LABEL;
+    if let Some(mut block) =
+        OneBlock::new(&[label, &[salt_len], salt, &[element_len], element, &[0]])
+    {
+        // The common case (short salts and elements): one compression per
+        // four positions, straight from the padded block.
+        for (j, chunk) in buf[..k].chunks_mut(4).enumerate() {
+            block.set_last(j as u8);
+            let w = block.digest_words();
+            for (t, p) in chunk.iter_mut().enumerate() {
+                *p = reduce(u64::from(w[2 * t]) << 32 | u64::from(w[2 * t + 1]));
+            }
+        }
+    } else {
+        let mut prefix = Sha256::new();
+        prefix.update(label);
+        prefix.update([salt_len]);
+        prefix.update(salt);
+        prefix.update([element_len]);
+        prefix.update(element);
+        for (j, chunk) in buf[..k].chunks_mut(4).enumerate() {
+            let d = prefix.clone().chain_update([j as u8]).finalize();
+            for (p, x) in chunk.iter_mut().zip(d.chunks_exact(8)) {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(x);
+                *p = reduce(u64::from_be_bytes(b));
+            }
         }
     }
     Ok(Positions {
