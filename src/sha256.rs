@@ -60,6 +60,7 @@ impl OneBlock {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
     use sha2::{Digest, Sha256};
