@@ -45,22 +45,21 @@
 //!
 //! # Costs
 //!
-//! Measured in release mode on the project's 2-core x86-64 machine with
-//! `cargo test --release --test bls_vectors -- --nocapture timings`
-//! (`bls12_381` 0.9, pure Rust), while other builds were running (load
-//! average about 5), so these are upper bounds:
+//! Medians from one `cargo bench --bench ds` run on a 2-core x86-64 machine
+//! (`bls12_381` 0.9, pure Rust), signing and verifying a 1,000-target Bloom
+//! broadcast (`docs/benchmarks-ds.md` has every size):
 //!
 //! | | signature | public key | sign | verify |
 //! | --- | --- | --- | --- | --- |
-//! | min-sig | 48 B | 96 B | 0.9-1.1 ms | 4.2-5.4 ms |
-//! | min-pk | 96 B | 48 B | 2.3-2.8 ms | 5.2-6.2 ms |
+//! | min-sig | 48 B | 96 B | 0.61 ms | 2.25 ms |
+//! | min-pk | 96 B | 48 B | 2.18 ms | 3.55 ms |
 //!
-//! Signing is one hash to curve (G1 about 0.15 ms, G2 about 0.9 ms) plus one
-//! constant-time scalar multiplication. Verification is one hash to curve
-//! plus a pairing-product check: two Miller loops sharing one final
-//! exponentiation (`bls12_381::multi_miller_loop`). Against Ed25519
-//! (sign about 14 us, verify about 35 us) BLS costs two orders of magnitude
-//! more per broadcast; it earns its place where signatures must aggregate or
+//! Signing is one hash to curve (to G1 for min-sig, the cheaper one; to G2
+//! for min-pk) plus one constant-time scalar multiplication. Verification is
+//! one hash to curve plus a pairing-product check: two Miller loops sharing
+//! one final exponentiation (`bls12_381::multi_miller_loop`). Against Ed25519
+//! (same run, same broadcast: sign 37 us, verify 63 us) BLS costs one to two
+//! orders of magnitude more per broadcast; it earns its place where signatures must aggregate or
 //! where a pairing-based key infrastructure is already deployed.
 
 use core::fmt;
