@@ -755,7 +755,10 @@ fn interactive_wire_strictness() {
     t[1] = wire_id::INTERACTIVE_QUERY;
     assert_eq!(
         Answer::decode(&t),
-        Err(Error::UnknownEncoding(wire_id::INTERACTIVE_QUERY))
+        Err(Error::WrongScheme {
+            expected: wire_id::INTERACTIVE_ANSWER,
+            found: wire_id::INTERACTIVE_QUERY
+        })
     );
     assert_eq!(s.receive(&a).unwrap(), Step::Done(vec![]));
 }

@@ -71,7 +71,7 @@ use super::schemes::{Canon, ExpectedTags, canonical_entries, hash_entries};
 use super::{LABEL_GROUP_TESTING_ROW, MAX_MESSAGES, TagEntry, wire_id};
 use crate::error::{Error, Result};
 use crate::scheme::ReceiverId;
-use crate::wire::{Reader, VERSION, Writer};
+use crate::wire::{Reader, VERSION, Writer, read_prefix};
 
 /// Which construction a [`DisjunctMatrix`] uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -494,14 +494,7 @@ impl RowAggregates {
     /// `32 t` bytes follow.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
-        let v = r.u8()?;
-        if v != VERSION {
-            return Err(Error::UnsupportedVersion(v));
-        }
-        let kind = r.u8()?;
-        if kind != wire_id::GROUP_TESTING_ROWS {
-            return Err(Error::UnknownEncoding(kind));
-        }
+        read_prefix(&mut r, wire_id::GROUP_TESTING_ROWS)?;
         let n = r.u32()?;
         let d = r.u32()?;
         let t = r.u32()? as usize;

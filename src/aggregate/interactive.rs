@@ -53,7 +53,7 @@ use super::schemes::{Canon, ExpectedTags, canonical_entries, hash_entries};
 use super::{LABEL_INTERACTIVE, MAX_MESSAGES, TagEntry, wire_id};
 use crate::error::{Error, Result};
 use crate::scheme::ReceiverId;
-use crate::wire::{Reader, VERSION, Writer};
+use crate::wire::{Reader, VERSION, Writer, read_prefix};
 
 /// Length of the session nonce.
 pub const SESSION_LEN: usize = 32;
@@ -143,14 +143,7 @@ impl Query {
     /// Strict decoding.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
-        let v = r.u8()?;
-        if v != VERSION {
-            return Err(Error::UnsupportedVersion(v));
-        }
-        let kind = r.u8()?;
-        if kind != wire_id::INTERACTIVE_QUERY {
-            return Err(Error::UnknownEncoding(kind));
-        }
+        read_prefix(&mut r, wire_id::INTERACTIVE_QUERY)?;
         let session = r.array()?;
         let round = r.u32()?;
         let n = r.u32()?;
@@ -234,14 +227,7 @@ impl Answer {
     /// Strict decoding.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
-        let v = r.u8()?;
-        if v != VERSION {
-            return Err(Error::UnsupportedVersion(v));
-        }
-        let kind = r.u8()?;
-        if kind != wire_id::INTERACTIVE_ANSWER {
-            return Err(Error::UnknownEncoding(kind));
-        }
+        read_prefix(&mut r, wire_id::INTERACTIVE_ANSWER)?;
         let session = r.array()?;
         let round = r.u32()?;
         let aggregate = r.array()?;

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::scheme::ReceiverId;
-use crate::wire::{Reader, VERSION, Writer};
+use crate::wire::{Reader, VERSION, Writer, read_prefix};
 
 /// One entry in canonical order: id, counter, and the tag if known (the
 /// verifier has no tag for an unknown device).
@@ -461,14 +461,7 @@ impl<'a> AggregateBundle<'a> {
     /// Strict decoding; payloads borrow from `bytes`.
     pub fn decode(bytes: &'a [u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
-        let v = r.u8()?;
-        if v != VERSION {
-            return Err(Error::UnsupportedVersion(v));
-        }
-        let kind = r.u8()?;
-        if kind != wire_id::AGGREGATE_BUNDLE {
-            return Err(Error::UnknownEncoding(kind));
-        }
+        read_prefix(&mut r, wire_id::AGGREGATE_BUNDLE)?;
         let aggregate = AggregateTag::read_body(&mut r)?;
         let n = r.u32()? as usize;
         if n == 0 {
