@@ -139,7 +139,7 @@ pub trait BroadcastAuth {
     }
 }
 
-/// Check that `ids` has no duplicates; `scratch` receives a sorted copy.
+/// Check that `ids` has no duplicates; returns a sorted copy.
 #[cfg(feature = "alloc")]
 pub(crate) fn sorted_unique(ids: &[ReceiverId]) -> Result<Vec<ReceiverId>> {
     let mut v: Vec<ReceiverId> = ids.to_vec();
@@ -148,4 +148,53 @@ pub(crate) fn sorted_unique(ids: &[ReceiverId]) -> Result<Vec<ReceiverId>> {
         return Err(Error::DuplicateId);
     }
     Ok(v)
+}
+
+/// A [`Request`] validated the same way for every construction.
+#[cfg(feature = "alloc")]
+pub(crate) struct CheckedRequest {
+    /// The targets, sorted, no duplicates.
+    pub targets: Vec<ReceiverId>,
+    /// The registry, sorted, no duplicates.
+    pub registry: Option<Vec<ReceiverId>>,
+    /// The registry's ids that are not targets, sorted (empty without a
+    /// registry).
+    pub non_targets: Vec<ReceiverId>,
+}
+
+#[cfg(feature = "alloc")]
+impl Request<'_> {
+    /// Refuse an empty or duplicated target list, a duplicated registry and
+    /// sizes over the wire limits.
+    pub(crate) fn check(&self) -> Result<CheckedRequest> {
+        use crate::wire::{MAX_ENTRIES, MAX_PAYLOAD_LEN};
+        if self.targets.is_empty() {
+            return Err(Error::NoTargets);
+        }
+        if self.payload.len() > MAX_PAYLOAD_LEN {
+            return Err(Error::TooLarge {
+                field: "payload length",
+                max: MAX_PAYLOAD_LEN as u64,
+            });
+        }
+        if self.targets.len() > MAX_ENTRIES {
+            return Err(Error::TooLarge {
+                field: "entry count",
+                max: MAX_ENTRIES as u64,
+            });
+        }
+        let targets = sorted_unique(self.targets)?;
+        let registry = self.registry.map(sorted_unique).transpose()?;
+        let non_targets = registry
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|id| targets.binary_search(id).is_err())
+            .collect();
+        Ok(CheckedRequest {
+            targets,
+            registry,
+            non_targets,
+        })
+    }
 }

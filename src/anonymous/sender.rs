@@ -126,31 +126,8 @@ pub(super) fn authenticate<R: CryptoRng + ?Sized>(
     options: &AnonOptions,
     rng: &mut R,
 ) -> Result<Vec<u8>> {
-    if request.targets.is_empty() {
-        return Err(Error::NoTargets);
-    }
-    if request.payload.len() > MAX_PAYLOAD_LEN {
-        return Err(Error::TooLarge {
-            field: "payload length",
-            max: MAX_PAYLOAD_LEN as u64,
-        });
-    }
-    if request.targets.len() > MAX_ENTRIES {
-        return Err(too_large("entry count"));
-    }
-    let targets = sorted_unique(request.targets)?;
-    let registry = match request.registry {
-        Some(reg) => Some(sorted_unique(reg)?),
-        None => None,
-    };
-    let non_targets: Vec<ReceiverId> = match &registry {
-        Some(reg) => reg
-            .iter()
-            .copied()
-            .filter(|id| targets.binary_search(id).is_err())
-            .collect(),
-        None => Vec::new(),
-    };
+    let checked = request.check()?;
+    let (targets, registry, non_targets) = (checked.targets, checked.registry, checked.non_targets);
     let count = match options.mode {
         Mode::Weak => targets.len(),
         Mode::StrongRegistry => {

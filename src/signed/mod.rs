@@ -353,22 +353,8 @@ impl<B: SignatureBackend> BroadcastAuth for Ds<B> {
 #[cfg(feature = "alloc")]
 mod sender {
     use super::*;
-    use crate::scheme::sorted_unique;
     use crate::subset::{Bloom, idlist};
     use crate::wire::{VERSION, Writer};
-
-    /// The non-targets of the registry (registry minus targets), checked for
-    /// duplicates.
-    fn non_targets(
-        registry: &[ReceiverId],
-        targets_sorted: &[ReceiverId],
-    ) -> Result<Vec<ReceiverId>> {
-        let registry = sorted_unique(registry)?;
-        Ok(registry
-            .into_iter()
-            .filter(|id| targets_sorted.binary_search(id).is_err())
-            .collect())
-    }
 
     pub(super) fn authenticate<B: SignatureBackend, R: CryptoRng + ?Sized>(
         sender: &DsSenderKey<B>,
@@ -376,20 +362,9 @@ mod sender {
         options: &DsOptions,
         rng: &mut R,
     ) -> Result<Vec<u8>> {
-        if request.targets.is_empty() {
-            return Err(Error::NoTargets);
-        }
-        if request.payload.len() > MAX_PAYLOAD_LEN {
-            return Err(Error::TooLarge {
-                field: "payload length",
-                max: MAX_PAYLOAD_LEN as u64,
-            });
-        }
-        let targets = sorted_unique(request.targets)?;
-        let outsiders = match request.registry {
-            Some(reg) => Some(non_targets(reg, &targets)?),
-            None => None,
-        };
+        let checked = request.check()?;
+        let targets = checked.targets;
+        let outsiders = checked.registry.is_some().then_some(checked.non_targets);
 
         let mut salt = [0u8; SALT_LEN];
         let mut w;
