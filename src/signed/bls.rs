@@ -47,12 +47,13 @@
 //!
 //! Medians from one `cargo bench --bench ds` run on a 2-core x86-64 machine
 //! (`bls12_381` 0.9, pure Rust), signing and verifying a 1,000-target Bloom
-//! broadcast (`docs/benchmarks-ds.md` has every size):
+//! broadcast (`docs/benchmarks-ds.md` has every size and notes which medians
+//! are noisy):
 //!
 //! | | signature | public key | sign | verify |
 //! | --- | --- | --- | --- | --- |
 //! | min-sig | 48 B | 96 B | 0.61 ms | 2.25 ms |
-//! | min-pk | 96 B | 48 B | 2.18 ms | 3.55 ms |
+//! | min-pk | 96 B | 48 B | 2.2 ms | 3.0 ms |
 //!
 //! Signing is one hash to curve (to G1 for min-sig, the cheaper one; to G2
 //! for min-pk) plus one constant-time scalar multiplication. Verification is
