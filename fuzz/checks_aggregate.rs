@@ -14,10 +14,33 @@ use ba_iot::aggregate::interactive::{
 };
 use ba_iot::aggregate::{
     AggregateBundle, AggregateMac, AggregateTag, Device, HashAggregate, MasterKey, Message,
-    TagLength, Verifier,
+    TagEntry, TagLength, Verifier,
 };
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::SeedableRng;
+
+/// The honest batch: five devices, counter 9, one-byte payloads; their
+/// tag entries and `(id, payload)` pairs.
+fn honest_batch(master: &MasterKey) -> (Vec<TagEntry>, Vec<(ReceiverId, [u8; 1])>) {
+    let payloads: Vec<(ReceiverId, [u8; 1])> =
+        (1..=5u8).map(|i| (ReceiverId(u64::from(i)), [i])).collect();
+    let entries = payloads
+        .iter()
+        .filter_map(|(id, p)| {
+            Device::new(*id, &master.device_key(*id), TagLength::FULL)
+                .tag(9, p)
+                .ok()
+        })
+        .collect();
+    (entries, payloads)
+}
+
+fn as_messages(payloads: &[(ReceiverId, [u8; 1])]) -> Vec<Message<'_>> {
+    payloads
+        .iter()
+        .map(|(id, p)| Message::new(*id, 9, p))
+        .collect()
+}
 
 /// The check: panics only on a violated property.
 pub fn aggregate_verify(data: &[u8]) {
@@ -36,22 +59,8 @@ pub fn aggregate_verify(data: &[u8]) {
     }
 
     // A small honest batch the other decoders are checked against.
-    let ids: [u64; 5] = [1, 2, 3, 4, 5];
-    let entries: Vec<_> = ids
-        .iter()
-        .filter_map(|&i| {
-            let id = ReceiverId(i);
-            Device::new(id, &master.device_key(id), TagLength::FULL)
-                .tag(9, &[i as u8])
-                .ok()
-        })
-        .collect();
-    let payloads: Vec<[u8; 1]> = ids.iter().map(|&i| [i as u8]).collect();
-    let messages: Vec<Message<'_>> = ids
-        .iter()
-        .zip(&payloads)
-        .map(|(&i, p)| Message::new(ReceiverId(i), 9, p))
-        .collect();
+    let (entries, payloads) = honest_batch(&master);
+    let messages = as_messages(&payloads);
     let Ok(expected) = verifier.expected(&messages) else {
         return;
     };
@@ -97,22 +106,8 @@ pub fn aggregate_verify(data: &[u8]) {
 /// rows, and an interactive query and answer, `(file name, bytes)`.
 pub fn seeds() -> Vec<(String, Vec<u8>)> {
     let master = MasterKey::from_bytes([3; 32]);
-    let ids: [u64; 5] = [1, 2, 3, 4, 5];
-    let payloads: Vec<[u8; 1]> = ids.iter().map(|&i| [i as u8]).collect();
-    let entries: Vec<_> = ids
-        .iter()
-        .filter_map(|&i| {
-            let id = ReceiverId(i);
-            Device::new(id, &master.device_key(id), TagLength::FULL)
-                .tag(9, &[i as u8])
-                .ok()
-        })
-        .collect();
-    let messages: Vec<Message<'_>> = ids
-        .iter()
-        .zip(&payloads)
-        .map(|(&i, p)| Message::new(ReceiverId(i), 9, p))
-        .collect();
+    let (entries, payloads) = honest_batch(&master);
+    let messages = as_messages(&payloads);
     let mut out = Vec::new();
     if let Ok(tag) = HashAggregate::aggregate(&entries) {
         out.push(("tag".to_string(), tag.encode()));
