@@ -466,3 +466,23 @@ fn bloom_position_vectors() {
     assert!(positions(params, &[0; 256], b"x").is_err());
     assert!(positions(params, b"x", &[0; 256]).is_err());
 }
+
+// ---------------------------------------------------------------------------
+// Secrets stay out of Debug output
+// ---------------------------------------------------------------------------
+
+/// Neither the sender key nor a receiver key prints key material in
+/// `Debug` (the RFC 8032 TEST 1 secret seed is used as the key).
+#[test]
+fn keys_debug_print_no_secret() {
+    const SEED: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+    let sender = Ds::<Ed25519>::setup(&mut SecretKeyRng::new(SEED));
+    assert_eq!(format!("{sender:?}"), "DsSenderKey { .. }");
+    let receiver = Ds::<Ed25519>::join(&sender, ReceiverId(7));
+    let shown = format!("{receiver:?}");
+    assert!(shown.contains("ReceiverId(7)"), "{shown}");
+    let seed = hex::decode(SEED).expect("hex");
+    for needle in [SEED[..16].to_string(), format!("{:?}", &seed[..4])] {
+        assert!(!shown.contains(&needle), "{shown}");
+    }
+}
