@@ -46,6 +46,7 @@ use core::fmt;
 use rand_core::CryptoRng;
 use sha2::{Digest, Sha256};
 use subtle::{Choice, ConstantTimeEq};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::scheme::{BroadcastAuth, ReceiverId, Verified};
@@ -624,8 +625,9 @@ impl<'a> AnonBroadcast<'a> {
                     return Err(Error::FilterTooDense);
                 }
                 let d = self.digest();
-                let tag = bloom_tag(&states.designated_tag(&d));
-                filter.contains(self.random, &tag)?
+                let tag = Zeroizing::new(bloom_tag(&states.designated_tag(&d)));
+                // The tag is secret: read the filter in a fixed order.
+                filter.contains_oblivious(self.random, &*tag)?
             }
         };
         if accepted {
