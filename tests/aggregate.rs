@@ -1045,3 +1045,54 @@ fn tagging_with_a_random_master_key_round_trips() {
         Err(Error::Rejected)
     );
 }
+
+// ---------------------------------------------------------------- Debug and helpers
+
+/// The verifier's recomputed tags are MAC-oracle outputs (over whatever
+/// message it was handed, forged ones included): `Debug` of `ExpectedTags`,
+/// of an `InteractiveVerifier` and of an `InteractiveAggregator` must not
+/// print them.
+#[test]
+fn debug_never_prints_recomputed_tags() {
+    let master = MasterKey::from_bytes([7; 32]);
+    let verifier = Verifier::new(master.clone(), TagLength::FULL);
+    let forged = [Message::new(ReceiverId(5), 99, b"unlock all doors")];
+    let expected = verifier.expected(&forged).expect("expected");
+    let genuine = master
+        .device_key(ReceiverId(5))
+        .prepare()
+        .tag(ReceiverId(5), 99, b"unlock all doors", TagLength::FULL)
+        .expect("tag");
+    let needle: String = genuine.as_bytes()[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let shown = format!("{expected:?}");
+    assert!(shown.contains("messages: 1"), "{shown}");
+    assert!(!shown.contains(&needle), "{shown}");
+    let s =
+        InteractiveVerifier::new(expected, 8, &mut ChaCha20Rng::seed_from_u64(1)).expect("session");
+    let shown = format!("{s:?}");
+    assert!(!shown.contains(&needle), "{shown}");
+    let device = Device::new(
+        ReceiverId(5),
+        &master.device_key(ReceiverId(5)),
+        TagLength::FULL,
+    );
+    let entry = device.tag(99, b"unlock all doors").expect("tag");
+    let agg = InteractiveAggregator::new(&[entry]).expect("aggregator");
+    let shown = format!("{agg:?}");
+    assert!(!shown.contains(&needle), "{shown}");
+}
+
+/// The sizing helpers take any parameters without panicking.
+#[test]
+fn sizing_helpers_saturate_on_huge_parameters() {
+    assert_eq!(round_bound(10, usize::MAX), 19);
+    assert_eq!(round_bound(usize::MAX, 1), 1 + 2 * 64);
+    assert_eq!(round_bound(1, 0), 1);
+    let lb = DisjunctMatrix::lower_bound(10, usize::MAX);
+    assert!((lb - 10.0).abs() < 1e-9, "{lb}");
+    let lb = DisjunctMatrix::lower_bound(1 << 20, 1 << 40);
+    assert!((lb - f64::from(1u32 << 20)).abs() < 1e-3, "{lb}");
+}

@@ -367,9 +367,11 @@ impl DisjunctMatrix {
     /// identifying up to `d` invalid among `n`:
     /// `log2(sum_{i=0..=d} C(n, i))` bits of outcome are needed.
     pub fn lower_bound(n: usize, d: usize) -> f64 {
-        // Sum in log space to stay finite for large n.
+        // Sum in log space to stay finite for large n. Terms beyond i = n
+        // are zero, so d is clamped to n (which also bounds the allocation).
+        let d = d.min(n);
         let n = n as f64;
-        let mut log_terms = Vec::with_capacity(d + 1);
+        let mut log_terms = Vec::with_capacity(d.saturating_add(1));
         let mut log_c = 0.0f64; // ln C(n, 0)
         log_terms.push(log_c);
         for i in 1..=d {

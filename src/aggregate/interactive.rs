@@ -63,8 +63,8 @@ pub const SESSION_LEN: usize = 32;
 pub fn round_bound(n: usize, d: usize) -> u64 {
     let n = n.max(1) as u64;
     let levels = u64::from(64 - (n - 1).leading_zeros()); // ceil(log2 n)
-    let bound = 1u64.saturating_add((2 * d as u64).saturating_mul(levels));
-    bound.min(2 * n - 1)
+    let bound = 1u64.saturating_add((d as u64).saturating_mul(2).saturating_mul(levels));
+    bound.min(n.saturating_mul(2) - 1)
 }
 
 fn answer_digest(
@@ -241,10 +241,18 @@ impl Answer {
 }
 
 /// The **Aggregator** side: holds the tags (no keys) and answers queries.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct InteractiveAggregator {
     canon: Vec<Canon>,
     tag_len: u8,
+}
+
+impl core::fmt::Debug for InteractiveAggregator {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("InteractiveAggregator")
+            .field("messages", &self.canon.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl InteractiveAggregator {
@@ -289,8 +297,10 @@ pub enum Step {
     /// Send this query to the aggregator and pass its answer to
     /// [`InteractiveVerifier::receive`].
     Query(Query),
-    /// Finished: exactly these messages (ids ascending) are invalid; every
-    /// other one is authentic.
+    /// Finished: these messages (ids ascending) are the ones the answers
+    /// implicate, and every other one is authentic. With an honest
+    /// aggregator they are exactly the invalid ones; a malicious aggregator
+    /// can only make valid messages look invalid, never the reverse.
     Done(Vec<ReceiverId>),
 }
 
@@ -314,7 +324,9 @@ struct Pending {
 /// The **Verifier** side: a transport-free state machine. Call
 /// [`start`](Self::start), then feed every answer to
 /// [`receive`](Self::receive) until it returns [`Step::Done`].
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows the session's progress, never the recomputed tags.
+#[derive(Clone)]
 pub struct InteractiveVerifier {
     expected: ExpectedTags,
     session: [u8; SESSION_LEN],
@@ -325,6 +337,19 @@ pub struct InteractiveVerifier {
     pending: Option<Pending>,
     invalid: Vec<u32>,
     failed: bool,
+}
+
+impl core::fmt::Debug for InteractiveVerifier {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("InteractiveVerifier")
+            .field("expected", &self.expected)
+            .field("n", &self.n)
+            .field("round", &self.round)
+            .field("max_rounds", &self.max_rounds)
+            .field("invalid", &self.invalid.len())
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
 }
 
 impl InteractiveVerifier {

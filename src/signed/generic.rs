@@ -16,7 +16,9 @@ use crate::error::{Error, Result};
 ///
 /// `SK` must implement [`Signer<Sig>`], [`Keypair`] (whose verifying key
 /// implements [`Verifier<Sig>`]) and `crypto_common::Generate`; `Sig` must
-/// encode to exactly `LEN` bytes. Verification is whatever the scheme's
+/// encode to exactly `LEN` bytes: fixed-length encodings only (for ECDSA use
+/// the fixed-width `r || s` signature type, not DER). An id below `0x80` is a
+/// compile-time error. Verification is whatever the scheme's
 /// `Verifier` does: for Ed25519 prefer the dedicated [`Ed25519`](super::Ed25519)
 /// backend, which uses the strict check.
 pub struct RustCrypto<SK, Sig, const ID: u8, const LEN: usize>(PhantomData<(SK, Sig)>);
@@ -27,7 +29,14 @@ where
     SK::VerifyingKey: Verifier<Sig> + Clone,
     Sig: SignatureEncoding,
 {
-    const SCHEME_ID: u8 = ID;
+    // Ids below 0x80 are this crate's: a generic backend reusing one (say
+    // 0x01 with non-strict Ed25519 verification) would put weaker checks
+    // behind a scheme id that promises stronger ones. Refused at compile
+    // time, wherever the backend is used.
+    const SCHEME_ID: u8 = {
+        assert!(ID >= 0x80, "RustCrypto backends use scheme ids 0x80..=0xFF");
+        ID
+    };
     const SIGNATURE_LEN: usize = LEN;
     type SigningKey = SK;
     type VerifyingKey = SK::VerifyingKey;

@@ -37,8 +37,11 @@
 //! Whatever the sender claims, a receiver can bound the probability that an
 //! element whose positions are unknown to the filter's author tests positive:
 //! with `s` of the `m` bits set, each of the `k` independent positions is set
-//! with probability at most `s/m` (plus `2^-64` for the multiply-shift
-//! reduction), so acceptance is at most `(s/m)^k`. [`BloomRef::acceptance_bound`] computes this in integer
+//! with probability `s/m` up to the multiply-shift reduction's unevenness
+//! (each bit receives `floor` or `ceil` of `2^64/m` of the 64-bit values, so
+//! the excess is at most `s * 2^-64` per position), so acceptance is at most
+//! `(s/m)^k` up to a relative excess of `k m 2^-64` (below `2^-29` for
+//! every allowed `m` and `k`), which is negligible. [`BloomRef::acceptance_bound`] computes this in integer
 //! arithmetic, rounding up; receivers reject filters whose bound exceeds
 //! their configured maximum, which defeats the all-ones filter.
 
