@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use ba_iot::anonymous::{
     AnonOptions, AnonSenderKey, Anonymous, DeviceStates, HmacState, Layout, MasterKey, Mode,
-    SenderCache,
+    ReceiverPolicy, SenderCache,
 };
 use ba_iot::{BroadcastAuth, ReceiverId, Request};
 use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_group, criterion_main};
@@ -125,14 +125,16 @@ fn floor(c: &mut Criterion) {
 fn verify(c: &mut Criterion) {
     let sender = AnonSenderKey::new(MasterKey::from_bytes([7; 32]));
     let targets: Vec<ReceiverId> = (0..1000).map(ReceiverId).collect();
-    let target = Anonymous::join(&sender, ReceiverId(500));
-    let outsider = Anonymous::join(&sender, ReceiverId(5000));
     let mut rng = ChaCha20Rng::from_seed([2; 32]);
     let mut g = c.benchmark_group("anon/verify");
-    for (lname, layout) in [
-        ("reference", Layout::reference()),
-        ("bloom", Layout::bloom()),
+    // Receivers of a Bloom fleet accept the Bloom layout; the default policy
+    // accepts the reference layout only.
+    for (lname, layout, policy) in [
+        ("reference", Layout::reference(), ReceiverPolicy::default()),
+        ("bloom", Layout::bloom(), ReceiverPolicy::bloom()),
     ] {
+        let target = Anonymous::join(&sender, ReceiverId(500)).with_policy(policy);
+        let outsider = Anonymous::join(&sender, ReceiverId(5000)).with_policy(policy);
         let bytes = Anonymous::authenticate(
             &sender,
             &Request::new(&targets, PAYLOAD, 1),
@@ -141,7 +143,10 @@ fn verify(c: &mut Criterion) {
         )
         .expect("auth");
         assert!(Anonymous::verify(&target, &bytes).is_ok());
-        assert!(Anonymous::verify(&outsider, &bytes).is_err());
+        assert_eq!(
+            Anonymous::verify(&outsider, &bytes),
+            Err(ba_iot::Error::Rejected)
+        );
         g.bench_function(format!("{lname}/target_1000"), |b| {
             b.iter(|| Anonymous::verify(&target, black_box(&bytes)))
         });

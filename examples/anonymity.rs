@@ -9,7 +9,8 @@
 //! targets in each layout and mode (the table in `docs/anonymous.md`).
 
 use ba_iot::anonymous::{
-    AnonBroadcast, AnonOptions, AnonSenderKey, Anonymous, Entries, Layout, Mode, SizeClass,
+    AnonBroadcast, AnonOptions, AnonSenderKey, Anonymous, Entries, Layout, Mode, ReceiverPolicy,
+    SizeClass,
 };
 use ba_iot::{BroadcastAuth, Error, ReceiverId, Request};
 use rand_chacha::ChaCha20Rng;
@@ -43,11 +44,19 @@ fn describe(name: &str, bytes: &[u8]) {
     }
 }
 
-fn receivers_view(sender: &AnonSenderKey, fleet: &[ReceiverId], bytes: &[u8]) -> String {
+/// Each receiver's verdict. A fleet that broadcasts in the Bloom layout
+/// provisions its receivers with `ReceiverPolicy::bloom()`; the default
+/// policy accepts the reference layout only.
+fn receivers_view(
+    sender: &AnonSenderKey,
+    fleet: &[ReceiverId],
+    policy: ReceiverPolicy,
+    bytes: &[u8],
+) -> String {
     fleet
         .iter()
         .map(|&id| {
-            let rk = Anonymous::join(sender, id);
+            let rk = Anonymous::join(sender, id).with_policy(policy);
             match Anonymous::verify(&rk, bytes) {
                 Ok(_) => 'Y',
                 Err(Error::Rejected) => '.',
@@ -94,9 +103,19 @@ fn main() -> Result<(), Error> {
         )?;
         describe("to devices 0-7 ", &a);
         describe("to devices 8-15", &b);
+        let policy = match layout {
+            Layout::Bloom(_) => ReceiverPolicy::bloom(),
+            _ => ReceiverPolicy::default(),
+        };
         println!("  receivers 0..15 accept (Y) or not (.):");
-        println!("    broadcast 1: {}", receivers_view(&sender, &fleet, &a));
-        println!("    broadcast 2: {}", receivers_view(&sender, &fleet, &b));
+        println!(
+            "    broadcast 1: {}",
+            receivers_view(&sender, &fleet, policy, &a)
+        );
+        println!(
+            "    broadcast 2: {}",
+            receivers_view(&sender, &fleet, policy, &b)
+        );
         println!();
     }
 

@@ -6,8 +6,9 @@
 //! with a fixed receiver key: never a panic, and `Ok` only for a
 //! `(seq, payload)` the fixed sender authenticated for this receiver (the
 //! honest broadcasts below, both layouts; they are the seed corpus). The
-//! receiver enforces a Bloom bound of 2^-60, so a fuzzer that stumbles on an
-//! accepted forged filter has found a real bug, not a 2^-20 event.
+//! receiver accepts the Bloom layout (`ReceiverPolicy::bloom`) with a bound
+//! of 2^-60, so a fuzzer that stumbles on an accepted forged filter has found
+//! a real bug, not a 2^-20 event.
 
 use std::sync::OnceLock;
 
@@ -32,7 +33,7 @@ fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
         let sender = AnonSenderKey::new(MasterKey::from_bytes([0x2a; 32]));
-        let mut policy = ReceiverPolicy::default();
+        let mut policy = ReceiverPolicy::bloom();
         policy.max_acceptance = Probability::pow2_neg(60);
         let receiver = Anonymous::join(&sender, ReceiverId(1)).with_policy(policy);
         let targets = [ReceiverId(1), ReceiverId(2), ReceiverId(3)];

@@ -58,6 +58,9 @@ pub enum Error {
     /// A Bloom filter's acceptance probability bound exceeds the receiver's
     /// configured maximum: the filter is too dense to be honest.
     FilterTooDense,
+    /// The broadcast uses a layout the receiver's policy does not accept
+    /// (the anonymous construction's Bloom layout, unless enabled).
+    LayoutRefused,
 
     // ---- bad parameters or requests (sender side, setup) ----
     /// A parameter is outside its allowed range; the string names it.
@@ -91,6 +94,7 @@ impl fmt::Display for Error {
             Error::FilterTooDense => {
                 f.write_str("Bloom filter acceptance bound exceeds the configured maximum")
             }
+            Error::LayoutRefused => f.write_str("layout not accepted by the receiver's policy"),
             Error::InvalidParameter(what) => write!(f, "invalid parameter: {what}"),
             Error::NoTargets => f.write_str("no targets"),
             Error::DuplicateId => f.write_str("duplicate receiver id"),

@@ -44,6 +44,16 @@ fn all_layouts() -> [Layout; 3] {
     ]
 }
 
+/// The policy a fleet broadcasting in `layout` gives its receivers: a Bloom
+/// fleet accepts the Bloom layout ([`ReceiverPolicy::bloom`]); any other keeps
+/// the default (reference layout only).
+fn policy_for(layout: Layout) -> ReceiverPolicy {
+    match layout {
+        Layout::Bloom(_) => ReceiverPolicy::bloom(),
+        _ => ReceiverPolicy::default(),
+    }
+}
+
 fn all_modes() -> [Mode; 4] {
     [
         Mode::Weak,
@@ -181,7 +191,7 @@ fn round_trip(
     let req = Request::new(targets, payload, seq).with_registry(registry);
     let bytes = Anonymous::authenticate(sender, &req, opts, &mut rng(seed)).expect("authenticate");
     for &id in registry {
-        let rk = Anonymous::join(sender, id);
+        let rk = Anonymous::join(sender, id).with_policy(policy_for(opts.layout));
         let res = Anonymous::verify(&rk, &bytes);
         if targets.contains(&id) {
             let v = res.expect("a target accepts");
@@ -239,7 +249,8 @@ proptest! {
                 let bytes = Anonymous::authenticate(&sender, &req, &options(layout, mode), &mut rng(seed))
                     .expect("authenticate");
                 for &id in &targets {
-                    let v = Anonymous::verify(&Anonymous::join(&sender, id), &bytes).expect("accepts");
+                    let rk = Anonymous::join(&sender, id).with_policy(policy_for(layout));
+                    let v = Anonymous::verify(&rk, &bytes).expect("accepts");
                     prop_assert_eq!((v.seq, v.payload), (seq, &payload[..]));
                 }
             }
@@ -428,7 +439,8 @@ fn sender_redraws_or_refuses_dense_filters() {
             panic!("bloom layout expected")
         };
         assert!(f.acceptance_bound() <= Probability::pow2_neg(20));
-        Anonymous::verify(&Anonymous::join(&sender, ReceiverId(0)), &bytes).expect("passes");
+        let rk = Anonymous::join(&sender, ReceiverId(0)).with_policy(ReceiverPolicy::bloom());
+        Anonymous::verify(&rk, &bytes).expect("passes");
     }
     // One try only, and a bound no filter can meet: FilterTooDense.
     opts.max_tries = 1;
@@ -480,19 +492,24 @@ fn strict_decoding() {
         &mut rng(1),
     )
     .expect("b");
+    // `rk` keeps the default policy (reference layout only), `rk_bloom`
+    // accepts the Bloom layout as a Bloom fleet's receivers do.
     let rk = Anonymous::join(&sender, ReceiverId(0));
-    for good in [&reference, &bloom] {
-        assert!(Anonymous::verify(&rk, good).is_ok());
+    let rk_bloom = rk.clone().with_policy(ReceiverPolicy::bloom());
+    // Decoding succeeds, then a default receiver refuses the layout itself.
+    assert_eq!(Anonymous::verify(&rk, &bloom), Err(Error::LayoutRefused));
+    for (good, receiver) in [(&reference, &rk), (&bloom, &rk_bloom)] {
+        assert!(Anonymous::verify(receiver, good).is_ok());
         let mut b = good.clone();
         b[0] = 2;
         assert_eq!(
-            Anonymous::verify(&rk, &b),
+            Anonymous::verify(receiver, &b),
             Err(Error::UnsupportedVersion(2))
         );
         let mut b = good.clone();
         b[1] = 0x01;
         assert_eq!(
-            Anonymous::verify(&rk, &b),
+            Anonymous::verify(receiver, &b),
             Err(Error::WrongScheme {
                 expected: 0x10,
                 found: 0x01
@@ -500,20 +517,26 @@ fn strict_decoding() {
         );
         let mut b = good.clone();
         b[2] = 7;
-        assert_eq!(Anonymous::verify(&rk, &b), Err(Error::UnknownEncoding(7)));
+        assert_eq!(
+            Anonymous::verify(receiver, &b),
+            Err(Error::UnknownEncoding(7))
+        );
         let mut b = good.clone();
         b[3] = 3;
-        assert_eq!(Anonymous::verify(&rk, &b), Err(Error::UnknownEncoding(3)));
+        assert_eq!(
+            Anonymous::verify(receiver, &b),
+            Err(Error::UnknownEncoding(3))
+        );
         let mut b = good.clone();
         b.push(0);
-        assert_eq!(Anonymous::verify(&rk, &b), Err(Error::TrailingBytes));
+        assert_eq!(Anonymous::verify(receiver, &b), Err(Error::TrailingBytes));
         for cut in 0..good.len() {
-            assert!(Anonymous::verify(&rk, &good[..cut]).is_err());
+            assert!(Anonymous::verify(receiver, &good[..cut]).is_err());
         }
         // Mode byte is authenticated: a valid other mode is rejected.
         let mut b = good.clone();
         b[3] = 1;
-        assert_eq!(Anonymous::verify(&rk, &b), Err(Error::Rejected));
+        assert_eq!(Anonymous::verify(receiver, &b), Err(Error::Rejected));
     }
     // Reference: out-of-range lengths, zero count, unsorted entries.
     let mut b = reference.clone();
@@ -555,16 +578,19 @@ fn strict_decoding() {
         Anonymous::verify(&rk, &b),
         Err(Error::NonCanonical(_))
     ));
-    // Bloom: bad params.
-    let mut b = bloom.clone();
-    b[32] = 0;
-    assert!(matches!(
-        Anonymous::verify(&rk, &b),
-        Err(Error::NonCanonical(_))
-    ));
-    let mut b = bloom.clone();
-    b[31] |= 1;
-    assert!(Anonymous::verify(&rk, &b).is_err());
+    // Bloom: bad params, refused by decoding whatever the policy.
+    for receiver in [&rk, &rk_bloom] {
+        let mut b = bloom.clone();
+        b[32] = 0;
+        assert!(matches!(
+            Anonymous::verify(receiver, &b),
+            Err(Error::NonCanonical(_))
+        ));
+        let mut b = bloom.clone();
+        b[31] |= 1;
+        let res = Anonymous::verify(receiver, &b);
+        assert!(res.is_err() && res != Err(Error::LayoutRefused), "{res:?}");
+    }
 }
 
 // ---------------------------------------------------------------- replay
@@ -678,7 +704,7 @@ fn known_answer_vectors() {
         let req = Request::new(&targets, payload, 0x0102_0304 + i as u64).with_registry(&registry);
         let mut r = ChaCha20Rng::from_seed([i as u8; 32]);
         let bytes = Anonymous::authenticate(&sender, &req, &opts, &mut r).expect(name);
-        let mut policy = ReceiverPolicy::default();
+        let mut policy = policy_for(layout);
         policy.max_acceptance = Probability::pow2_neg(8);
         for &id in &registry {
             let rk = Anonymous::join(&sender, id).with_policy(policy);

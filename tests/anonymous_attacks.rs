@@ -1,7 +1,8 @@
 //! The MAC-based anonymous construction under attack: coalitions of
 //! receivers, bit flips, forged Bloom filters (all ones, random bytes,
-//! structured blocks), locator runs, and the false-positive rates of
-//! non-targets measured against the formulas.
+//! structured blocks), Bloom-layout downgrades against reference-layout
+//! receivers, locator runs, and the false-positive rates of non-targets
+//! measured against the formulas.
 
 use ba_iot::anonymous::{
     AnonBroadcast, AnonOptions, AnonReceiverKey, AnonSenderKey, Anonymous, DeviceKeys,
@@ -9,7 +10,7 @@ use ba_iot::anonymous::{
     digest,
 };
 use ba_iot::subset::{BloomParams, BloomSizing, Probability};
-use ba_iot::{BroadcastAuth, Error, ReceiverId, Request};
+use ba_iot::{BroadcastAuth, Error, ReceiverId, ReplayWindow, Request};
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 
@@ -91,6 +92,14 @@ impl Fleet {
             .map(|id| Anonymous::join(&sender, id))
             .collect();
         Fleet { sender, keys }
+    }
+
+    /// The same fleet with every receiver under `policy`.
+    fn with_policy(mut self, policy: ReceiverPolicy) -> Self {
+        for k in &mut self.keys {
+            k.policy = policy;
+        }
+        self
     }
 }
 
@@ -347,7 +356,7 @@ fn every_bit_flip_is_rejected_or_harmless_reference() {
 
 #[test]
 fn every_bit_flip_is_rejected_or_harmless_bloom() {
-    let fleet = Fleet::new(6, 4);
+    let fleet = Fleet::new(6, 4).with_policy(ReceiverPolicy::bloom());
     let targets = [ReceiverId(1), ReceiverId(4), ReceiverId(5)];
     let registry = ids(0..6);
     let bytes = Anonymous::authenticate(
@@ -387,15 +396,16 @@ fn every_bit_flip_is_rejected_or_harmless_bloom() {
 
 // ---------------------------------------------------------------- forged filters
 
+/// `rk` accepting the Bloom layout up to `bound`.
 fn relaxed(rk: &AnonReceiverKey, bound: Probability) -> AnonReceiverKey {
-    let mut p = ReceiverPolicy::default();
+    let mut p = ReceiverPolicy::bloom();
     p.max_acceptance = bound;
     rk.clone().with_policy(p)
 }
 
 #[test]
 fn all_ones_filters_are_refused() {
-    let fleet = Fleet::new(4, 5);
+    let fleet = Fleet::new(4, 5).with_policy(ReceiverPolicy::bloom());
     for bits in [8u32, 64, 1024, 8192, 1 << 16] {
         for k in [1u8, 2, 8, 20, 32] {
             let header = bloom_header(0, 1, &[7; 16], bits, k);
@@ -521,6 +531,205 @@ fn structured_block_filters_accept_at_most_the_bound() {
         f64::from(accepted) <= upper(f64::from(trials), bound, 5.0),
         "accepted {accepted} of {trials}, bound {bound}"
     );
+    // The bound is tight for independent positions: the block does reach
+    // the filter test (not refused before it) and is accepted near it.
+    assert!(
+        f64::from(accepted) >= f64::from(trials) * bound * 0.5,
+        "accepted {accepted} of {trials}, bound {bound}"
+    );
+}
+
+// ---------------------------------------------------------------- layout policy
+
+/// A keyless forger's Bloom-layout broadcast: `m = 64` bits, `k = 20`
+/// hashes, a random half of the bits set, a fresh salt. Its acceptance
+/// bound is `(32/64)^20 = 2^-20`, the default `max_acceptance`: a
+/// legitimate candidate for any receiver that accepts the Bloom layout,
+/// whatever tag length that receiver's fleet uses.
+fn downgrade_forgery(r: &mut ChaCha20Rng, seq: u64) -> Vec<u8> {
+    let filter = loop {
+        let w = r.next_u64();
+        if w.count_ones() == 32 {
+            break w.to_le_bytes();
+        }
+    };
+    let mut salt = [0u8; 16];
+    r.fill_bytes(&mut salt);
+    let header = bloom_header(0, seq, &salt, 64, 20);
+    frame(&header, &filter, b"unlock all doors")
+}
+
+#[test]
+fn bloom_layout_downgrade_is_refused_by_default() {
+    // A fleet on the reference layout with 16-byte tags (forgery at most
+    // 4 * 2^-128 per attempt), every receiver on the default policy.
+    let fleet = Fleet::new(4, 12);
+    let targets = ids(0..4);
+    let honest = |seq: u64| {
+        Anonymous::authenticate(
+            &fleet.sender,
+            &Request::new(&targets, b"heat on", seq),
+            &AnonOptions::default(),
+            &mut rng(seq as u8),
+        )
+        .expect("auth")
+    };
+    let mut r = rng(12);
+    for rk in &fleet.keys {
+        assert_eq!(rk.policy, ReceiverPolicy::default());
+        let mut window = ReplayWindow::<2>::new();
+        Anonymous::verify_fresh(rk, &mut window, &honest(100)).expect("honest");
+        let before = window.clone();
+        for i in 0..500u64 {
+            // Sequence numbers the window would take, were they accepted.
+            let forged = downgrade_forgery(&mut r, 101 + i);
+            let b = AnonBroadcast::decode(&forged).expect("well formed");
+            let Entries::Bloom(f) = b.entries else {
+                panic!("bloom")
+            };
+            // Within the density bound: only the layout policy refuses it.
+            assert_eq!(f.acceptance_bound(), Probability::pow2_neg(20));
+            assert!(f.acceptance_bound() <= rk.policy.max_acceptance);
+            assert_eq!(Anonymous::verify(rk, &forged), Err(Error::LayoutRefused));
+            assert_eq!(
+                Anonymous::verify_fresh(rk, &mut window, &forged),
+                Err(Error::LayoutRefused)
+            );
+            assert_eq!(window, before, "a refused broadcast moved the window");
+        }
+        // The window still takes the next honest broadcast.
+        Anonymous::verify_fresh(rk, &mut window, &honest(101)).expect("next honest");
+        assert_eq!(window.highest(), Some(101));
+    }
+}
+
+#[test]
+fn bloom_policy_treats_the_downgrade_as_a_bloom_candidate() {
+    // The same forgeries against the same receivers, once they accept the
+    // Bloom layout: each one passes the density check and reaches the
+    // filter test (so it is accepted with probability up to 2^-20), while
+    // the default policy refuses the identical bytes for their layout alone.
+    let fleet = Fleet::new(4, 12).with_policy(ReceiverPolicy::bloom());
+    let mut r = rng(12);
+    let attempts = 500u32;
+    let mut accepted = 0u32;
+    for rk in &fleet.keys {
+        let default = rk.clone().with_policy(ReceiverPolicy::default());
+        for i in 0..attempts {
+            let forged = downgrade_forgery(&mut r, 101 + u64::from(i));
+            match Anonymous::verify(rk, &forged) {
+                Ok(_) => accepted += 1,
+                Err(Error::Rejected) => {}
+                Err(e) => panic!("{e:?}: the forgery must reach the filter test"),
+            }
+            assert_eq!(
+                Anonymous::verify(&default, &forged),
+                Err(Error::LayoutRefused)
+            );
+        }
+    }
+    let n = f64::from(attempts) * fleet.keys.len() as f64;
+    let p = Probability::pow2_neg(20).to_f64();
+    assert!(f64::from(accepted) <= upper(n, p, 5.0), "{accepted} of {n}");
+}
+
+#[test]
+fn reference_only_receivers_keep_the_tag_bound() {
+    let fleet = Fleet::new(4, 14);
+    let targets = ids(0..4);
+    let x = fleet.keys[2].clone();
+    assert!(!x.policy.accept_bloom);
+    let provisioned = AnonReceiverKey::new(x.id, &fleet.sender.device_keys(x.id));
+    assert_eq!(provisioned.policy, ReceiverPolicy::default());
+
+    // Bloom broadcasts covering every outcome of the Bloom path, as seen by
+    // `x` when it accepts the layout: honest filters designating `x`
+    // (accepted), an all-ones filter (too dense), an empty filter and a
+    // keyless forgery (tested and rejected).
+    let mut r = rng(14);
+    let mut inputs: Vec<(&str, Vec<u8>, Result<(), Error>)> = Vec::new();
+    for (i, mode) in [Mode::Weak, Mode::StrongPadded(SizeClass::Fixed(8))]
+        .into_iter()
+        .enumerate()
+    {
+        let bytes = Anonymous::authenticate(
+            &fleet.sender,
+            &Request::new(&targets, b"honest bloom", i as u64),
+            &AnonOptions::new(Layout::bloom(), mode),
+            &mut r,
+        )
+        .expect("auth");
+        inputs.push(("honest", bytes, Ok(())));
+    }
+    let all_ones = frame(
+        &bloom_header(0, 7, &[7; 16], 1024, 8),
+        &[0xff; 128],
+        b"unlock",
+    );
+    inputs.push(("all ones", all_ones, Err(Error::FilterTooDense)));
+    let empty = frame(&bloom_header(0, 8, &[8; 16], 1024, 8), &[0; 128], b"x");
+    inputs.push(("empty", empty, Err(Error::Rejected)));
+    let forged = downgrade_forgery(&mut r, 9);
+    inputs.push(("forged", forged, Err(Error::Rejected)));
+
+    let bloom_x = x.clone().with_policy(ReceiverPolicy::bloom());
+    // Policies that do not accept the Bloom layout, however loose or strict
+    // their other settings.
+    let mut loose = ReceiverPolicy::default();
+    loose.max_acceptance = Probability::MAX;
+    let mut strict = ReceiverPolicy::default();
+    strict.min_tag_len = 32;
+    strict.max_acceptance = Probability::pow2_neg(60);
+    for (name, bytes, on_bloom_path) in &inputs {
+        assert_eq!(
+            Anonymous::verify(&bloom_x, bytes).map(|_| ()),
+            *on_bloom_path,
+            "{name} with the Bloom policy"
+        );
+        for rk in [
+            x.clone(),
+            provisioned.clone(),
+            x.clone().with_policy(loose),
+            x.clone().with_policy(strict),
+        ] {
+            assert_eq!(
+                Anonymous::verify(&rk, bytes),
+                Err(Error::LayoutRefused),
+                "{name} with {:?}",
+                rk.policy
+            );
+        }
+    }
+
+    // Its one path is the reference layout, where the tag is the bound
+    // (4 * 2^-(8 tag_len) per attempt, tags of at least `min_tag_len`).
+    for tag_len in [8u8, 16, 32] {
+        let layout = Layout::Reference {
+            locator_len: 4,
+            tag_len,
+        };
+        let bytes = Anonymous::authenticate(
+            &fleet.sender,
+            &Request::new(&targets, b"honest reference", 20),
+            &AnonOptions::new(layout, Mode::Weak),
+            &mut r,
+        )
+        .expect("auth");
+        assert!(Anonymous::verify(&x, &bytes).is_ok(), "{tag_len}");
+        let strict_x = x.clone().with_policy(strict);
+        assert_eq!(
+            Anonymous::verify(&strict_x, &bytes).is_ok(),
+            tag_len >= 32,
+            "{tag_len}"
+        );
+        // The honest entries over another payload: no tag matches.
+        let b = AnonBroadcast::decode(&bytes).expect("decode");
+        let Entries::Reference(list) = b.entries else {
+            panic!("reference")
+        };
+        let forged = frame(b.header, list.as_bytes(), b"unlock all doors");
+        assert_eq!(Anonymous::verify(&x, &forged), Err(Error::Rejected));
+    }
 }
 
 // ---------------------------------------------------------------- locator runs
@@ -584,7 +793,7 @@ fn bloom_false_positive_rate_matches_the_formula() {
         Mode::Weak,
     );
     opts.max_acceptance = Probability::pow2_neg(4);
-    let mut policy = ReceiverPolicy::default();
+    let mut policy = ReceiverPolicy::bloom();
     policy.max_acceptance = Probability::pow2_neg(4);
     let mut r = rng(9);
     let (broadcasts, per) = (10u32, 10_000u32);

@@ -6,9 +6,9 @@ use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use ba_iot::anonymous::{
-    AnonOptions, AnonSenderKey, Anonymous, Layout, MasterKey, Mode, SizeClass,
+    AnonOptions, AnonSenderKey, Anonymous, Layout, MasterKey, Mode, ReceiverPolicy, SizeClass,
 };
-use ba_iot::{BroadcastAuth, ReceiverId, ReplayWindow, Request};
+use ba_iot::{BroadcastAuth, Error, ReceiverId, ReplayWindow, Request};
 use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::SeedableRng;
 
@@ -51,11 +51,21 @@ fn verify_does_not_allocate() {
     let sender = AnonSenderKey::new(MasterKey::from_bytes([1; 32]));
     let registry: Vec<ReceiverId> = (0..64).map(ReceiverId).collect();
     let targets: Vec<ReceiverId> = registry.iter().copied().step_by(2).collect();
-    let target = Anonymous::join(&sender, ReceiverId(0));
-    let outsider = Anonymous::join(&sender, ReceiverId(1));
+    let default_target = Anonymous::join(&sender, ReceiverId(0));
     let mut rng = ChaCha20Rng::from_seed([2; 32]);
     let mut checked = 0;
-    for layout in [Layout::reference(), Layout::bloom()] {
+    for (layout, policy) in [
+        (Layout::reference(), ReceiverPolicy::default()),
+        (Layout::bloom(), ReceiverPolicy::bloom()),
+    ] {
+        let target = Anonymous::join(&sender, ReceiverId(0)).with_policy(policy);
+        let outsider = Anonymous::join(&sender, ReceiverId(1)).with_policy(policy);
+        // A default receiver accepts the reference layout and refuses the
+        // Bloom layout (also without allocating).
+        let by_default = match layout {
+            Layout::Bloom(_) => Err(Error::LayoutRefused),
+            _ => Ok(()),
+        };
         for mode in [
             Mode::Weak,
             Mode::StrongRegistry,
@@ -75,9 +85,14 @@ fn verify_does_not_allocate() {
                     Anonymous::verify(&target, &flipped).is_err(),
                     Anonymous::verify(&target, &bytes[..bytes.len() - 1]).is_err(),
                     Anonymous::verify_fresh(&target, &mut window, &bytes).is_ok(),
+                    Anonymous::verify(&default_target, &bytes).map(|_| ()) == by_default,
                 )
             });
-            assert_eq!(res, (true, true, true, true, true), "{layout:?} {mode:?}");
+            assert_eq!(
+                res,
+                (true, true, true, true, true, true),
+                "{layout:?} {mode:?}"
+            );
             assert_eq!(n, 0, "{layout:?} {mode:?}: {n} allocations");
             checked += 1;
         }

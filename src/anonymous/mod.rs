@@ -22,11 +22,17 @@
 //! `K_id` (outsiders and any coalition of other receivers) makes a given
 //! target accept a message the sender did not authenticate for it with
 //! probability at most `4 * 2^-t` per attempt in the reference layout (a
-//! receiver checks at most [`MAX_LOCATOR_RUN`] entries carrying its locator),
-//! and at most the receiver's [`ReceiverPolicy::max_acceptance`] (default
-//! `2^-20`) in the Bloom layout. Under PRF security of HMAC-SHA-256 the
-//! entries (or the filter) are independent of *which* receivers are
-//! designated; [`Mode`] decides whether their *number* shows.
+//! receiver checks at most [`MAX_LOCATOR_RUN`] entries carrying its locator,
+//! and refuses tags shorter than [`ReceiverPolicy::min_tag_len`]), and at most
+//! the receiver's [`ReceiverPolicy::max_acceptance`] (default `2^-20`) in the
+//! Bloom layout. The forger chooses the layout, so a receiver's bound is the
+//! maximum over the layouts it accepts: by default only the reference layout
+//! (a Bloom-layout broadcast is refused with [`Error::LayoutRefused`]); a
+//! fleet that broadcasts in the Bloom layout gives its receivers
+//! [`ReceiverPolicy::bloom`], and their bound is then `max_acceptance` for
+//! both layouts. Under PRF security of HMAC-SHA-256 the entries (or the
+//! filter) are independent of *which* receivers are designated; [`Mode`]
+//! decides whether their *number* shows.
 //!
 //! The wire format is specified byte by byte in `docs/anonymous.md`.
 
@@ -139,6 +145,8 @@ pub enum Layout {
     },
     /// A Bloom filter of the tags, salted with `r`. About
     /// `1.44 log2(1/eps)` bits per entry; false positives at rate `eps`.
+    /// Receivers accept it only under a policy that accepts the Bloom layout
+    /// ([`ReceiverPolicy::bloom`]).
     Bloom(BloomSizing),
 }
 
@@ -153,8 +161,8 @@ impl Layout {
     }
 
     /// The Bloom layout sized for a false-positive rate of `2^-21`, which
-    /// passes the default receiver bound of `2^-20` (about 30.3 bits per
-    /// entry).
+    /// passes the bound `2^-20` of [`ReceiverPolicy::bloom`] (about 30.3 bits
+    /// per entry).
     pub const fn bloom() -> Self {
         Layout::Bloom(BloomSizing::FalsePositiveRate(1.0 / 2_097_152.0))
     }
@@ -274,9 +282,19 @@ impl AnonOptions {
 }
 
 /// What a receiver enforces.
+///
+/// The layout byte is chosen by whoever writes the bytes, so a receiver's
+/// forgery bound is the weakest of the layouts it accepts: a receiver that
+/// accepted Bloom filters would accept a forger's filter with probability up
+/// to `max_acceptance` per attempt, whatever tag length its fleet uses. The
+/// default accepts the reference layout only; a fleet that broadcasts in the
+/// Bloom layout provisions its receivers with [`ReceiverPolicy::bloom`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ReceiverPolicy {
+    /// Accept Bloom-layout broadcasts. Default `false`; refused with
+    /// [`Error::LayoutRefused`].
+    pub accept_bloom: bool,
     /// Refuse ([`Error::FilterTooDense`]) a Bloom filter whose acceptance
     /// bound `(set/m)^k` exceeds this. It is the Bloom layout's forgery
     /// probability per attempt. Default `2^-20`.
@@ -289,8 +307,21 @@ pub struct ReceiverPolicy {
 impl Default for ReceiverPolicy {
     fn default() -> Self {
         ReceiverPolicy {
+            accept_bloom: false,
             max_acceptance: Probability::pow2_neg(20),
             min_tag_len: MIN_TAG_LEN,
+        }
+    }
+}
+
+impl ReceiverPolicy {
+    /// The policy of a fleet that broadcasts in the Bloom layout: Bloom
+    /// filters accepted up to the default bound `2^-20` (which is then the
+    /// forgery probability per attempt, for both layouts).
+    pub fn bloom() -> Self {
+        ReceiverPolicy {
+            accept_bloom: true,
+            ..Self::default()
         }
     }
 }
@@ -604,8 +635,9 @@ impl<'a> AnonBroadcast<'a> {
     }
 
     /// Is this broadcast accepted by the holder of `states` under `policy`?
-    /// [`Error::FilterTooDense`] for a Bloom filter above the policy's
-    /// bound, [`Error::Rejected`] when not accepted.
+    /// [`Error::LayoutRefused`] for the Bloom layout unless the policy
+    /// accepts it, [`Error::FilterTooDense`] for a Bloom filter above the
+    /// policy's bound, [`Error::Rejected`] when not accepted.
     pub fn check(&self, states: &DeviceStates, policy: &ReceiverPolicy) -> Result<()> {
         let accepted = match self.entries {
             Entries::Reference(list) => {
@@ -621,6 +653,9 @@ impl<'a> AnonBroadcast<'a> {
                 }
             }
             Entries::Bloom(filter) => {
+                if !policy.accept_bloom {
+                    return Err(Error::LayoutRefused);
+                }
                 if filter.acceptance_bound() > policy.max_acceptance {
                     return Err(Error::FilterTooDense);
                 }

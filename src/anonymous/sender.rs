@@ -104,6 +104,29 @@ fn assemble(header: &[u8], body: &[u8], payload: &[u8]) -> Result<Vec<u8>> {
     Ok(w.into_vec())
 }
 
+/// Padding entries and Bloom dummies (strong padded mode): PRF outputs under
+/// a key drawn fresh for each try and then dropped. They are as uniform as
+/// random bytes and cost what a target's entry costs (a PRF per locator or
+/// tag), so the sender's time does not depend on how many of the entries
+/// are real.
+struct Padding(HmacState);
+
+impl Padding {
+    fn draw<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
+        let mut key = Zeroizing::new([0u8; KEY_LEN]);
+        rng.fill_bytes(&mut *key);
+        Padding(HmacState::new(&*key))
+    }
+
+    fn locator(&self, i: usize) -> [u8; 32] {
+        self.0.mac2(b"padding locator", &(i as u64).to_be_bytes())
+    }
+
+    fn tag(&self, i: usize) -> [u8; 32] {
+        self.0.mac2(b"padding tag", &(i as u64).to_be_bytes())
+    }
+}
+
 /// Everything `authenticate` needs after validating the request.
 struct Plan<'k> {
     seq: u64,
@@ -221,9 +244,14 @@ fn reference<R: CryptoRng + ?Sized>(
                 chunk[l..].copy_from_slice(&st.not_designated_tag(&d)[..t]);
             }
         }
-        // Padding (strong padded mode): uniformly random entries.
-        let filled = (n - chunks.len()) * e;
-        rng.fill_bytes(&mut raw[filled..]);
+        // Padding (strong padded mode): pseudorandom entries.
+        if chunks.len() > 0 {
+            let pad = Padding::draw(rng);
+            for (i, chunk) in chunks.enumerate() {
+                chunk[..l].copy_from_slice(&pad.locator(i)[..l]);
+                chunk[l..].copy_from_slice(&pad.tag(i)[..t]);
+            }
+        }
 
         order.clear();
         for (i, chunk) in raw.chunks_exact(e).enumerate() {
@@ -249,14 +277,27 @@ fn reference<R: CryptoRng + ?Sized>(
             tag_len: t,
             bytes: &sorted,
         };
-        if plan.exclude
-            && plan.others.iter().any(|st| {
+        if plan.exclude {
+            // Would a non-target accept? In the strong modes every target's
+            // "not designated" entry (never written) is tested too, and
+            // nothing exits early: the test then covers one unwritten entry
+            // per enrolled device, so neither its outcome nor its cost
+            // depends on how many are designated.
+            let mut hit = false;
+            for st in &plan.others {
                 let loc = st.locator(&random);
-                list.contains(&loc[..l], &st.designated_tag(&d)[..t])
-            })
-        {
-            last = Error::ExclusionFailed { tries: plan.tries };
-            continue;
+                hit |= list.contains(&loc[..l], &st.designated_tag(&d)[..t]);
+            }
+            if plan.mode != Mode::Weak {
+                for st in &plan.targets {
+                    let loc = st.locator(&random);
+                    hit |= list.contains(&loc[..l], &st.not_designated_tag(&d)[..t]);
+                }
+            }
+            if hit {
+                last = Error::ExclusionFailed { tries: plan.tries };
+                continue;
+            }
         }
         return assemble(&header, &sorted, payload);
     }
@@ -300,7 +341,6 @@ fn bloom<R: CryptoRng + ?Sized>(
     let mut filter = Bloom::new(params);
     let mut random = [0u8; RANDOM_LEN];
     let mut header = [0u8; BLOOM_HEADER_LEN];
-    let mut dummy = [0u8; BLOOM_ELEMENT_LEN];
     let mut last = Error::FilterTooDense;
     for _ in 0..plan.tries {
         rng.fill_bytes(&mut random);
@@ -326,10 +366,12 @@ fn bloom<R: CryptoRng + ?Sized>(
             }
             inserted += plan.others.len();
         }
-        // Dummies (strong padded mode): uniformly random elements.
-        for _ in inserted..plan.count {
-            rng.fill_bytes(&mut dummy);
-            filter.insert(&random, &dummy)?;
+        // Dummies (strong padded mode): pseudorandom elements.
+        if inserted < plan.count {
+            let pad = Padding::draw(rng);
+            for i in 0..plan.count - inserted {
+                filter.insert(&random, &bloom_tag(&pad.tag(i)))?;
+            }
         }
 
         if filter.as_ref().acceptance_bound() > options.max_acceptance {
@@ -337,15 +379,21 @@ fn bloom<R: CryptoRng + ?Sized>(
             continue;
         }
         if plan.exclude {
+            // As in the reference layout: in the strong modes one element
+            // that was not inserted is tested per enrolled device (the
+            // targets' "not designated" tags), with no early exit, so the
+            // re-draw does not bias the filter by the number of targets.
             let view = filter.as_ref();
-            let mut clean = true;
+            let mut hit = false;
             for st in &plan.others {
-                if view.contains(&random, &bloom_tag(&st.designated_tag(&d)))? {
-                    clean = false;
-                    break;
+                hit |= view.contains(&random, &bloom_tag(&st.designated_tag(&d)))?;
+            }
+            if plan.mode != Mode::Weak {
+                for st in &plan.targets {
+                    hit |= view.contains(&random, &bloom_tag(&st.not_designated_tag(&d)))?;
                 }
             }
-            if !clean {
+            if hit {
                 last = Error::ExclusionFailed { tries: plan.tries };
                 continue;
             }
